@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PlatformConfig(AppConfig):
+    name = "kejin.platform"
+    label = "platform"
+    verbose_name = "平台基础"

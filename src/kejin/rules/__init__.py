@@ -1,0 +1,1 @@
+"""The rules core: pure Python, no Django. Money, identifiers, rates, days, formulas."""
