@@ -32,9 +32,9 @@ class Scope:
 
     ``orgs``: lookup paths to the organisation(s) party to a row (``"pk"`` on Organisation itself,
     ``"lender"`` and ``"borrower"`` on a loan). ``district``: lookup path to the row's division
-    code, or ``None`` when district offices see only their own rows. Paths follow forward (many-to-one)
-    relations only, so the filter never duplicates rows and needs no DISTINCT (which PostgreSQL
-    refuses together with ``SELECT … FOR UPDATE``).
+    code, or ``None`` when district offices see only their own rows. Paths follow forward
+    (many-to-one) relations only, so the filter never duplicates rows and needs no DISTINCT
+    (which PostgreSQL refuses together with ``SELECT … FOR UPDATE``).
     """
 
     orgs: tuple[str, ...]

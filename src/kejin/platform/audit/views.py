@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -34,15 +35,38 @@ def _parse_date(raw: str | None) -> date | None:
 
 
 def _changes_text(e: AuditEntry) -> str:
-    """``field: before → after; …`` (auditlog's ``changes_str`` fails on JSON changes' None)."""
+    """``字段: 前 → 后; …`` with Chinese field names and choice labels (``状态: 待审核 → 正常``).
+
+    auditlog's own ``changes_str`` fails on the ``None`` of JSON changes, so we render it here.
+    """
+    model = e.content_type.model_class() if e.content_type_id else None
     parts = []
     for name, values in (e.changes_dict or {}).items():
+        label, shown = _field_label(model, name)
         if isinstance(values, list | tuple) and len(values) == 2:
-            before, after = ("—" if v is None else str(v) for v in values)
-            parts.append(f"{name}: {before} → {after}")
+            before, after = (shown(v) for v in values)
+            parts.append(f"{label}: {before} → {after}")
         else:
-            parts.append(f"{name}: {values}")
+            parts.append(f"{label}: {values}")
     return "; ".join(parts)
+
+
+def _field_label(model: Any, name: str) -> tuple[str, Any]:
+    def raw(v: object) -> str:
+        return "—" if v in (None, "", "None") else str(v)
+
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except FieldDoesNotExist:  # a field removed since the entry was written
+        field = None
+    if field is None:
+        return name, raw
+    choices = dict(getattr(field, "flatchoices", None) or ())
+
+    def shown(v: object) -> str:
+        return str(choices.get(v, raw(v))) if choices else raw(v)
+
+    return str(getattr(field, "verbose_name", name)), shown
 
 
 def _row(e: AuditEntry) -> dict[str, Any]:
