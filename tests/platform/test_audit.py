@@ -197,10 +197,10 @@ def test_the_audit_page_and_export_show_a_creation_with_an_empty_before(cast: Ca
     auditor = cast.client(cast.city_auditor)
     page = auditor.get("/audit/", {"q": "长春科技保险公司"})
     assert page.status_code == 200
-    assert "name: — → 长春科技保险公司" in page.content.decode()
+    assert "名称: — → 长春科技保险公司" in page.content.decode()
     export = auditor.get("/audit/?export=xlsx&q=长春科技保险公司")
     sheet = load_workbook(io.BytesIO(export.content)).active
     assert sheet is not None
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert [r[1] for r in rows] == ["新增"]
-    assert "name: — → 长春科技保险公司" in rows[0][8]
+    assert "名称: — → 长春科技保险公司" in rows[0][8]

@@ -240,3 +240,15 @@ def test_a_district_exports_only_its_district(cast: Cast) -> None:
     assert sheet is not None
     names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert names == {cast.other_district.name, cast.far_enterprise.name, cast.other_bank.name}
+
+
+def test_the_people_list_and_the_pending_queue_export_to_xlsx(cast: Cast) -> None:
+    people = cast.client(cast.bank_admin).get("/orgs/people/?export=xlsx")
+    assert people.status_code == 200
+    sheet = load_workbook(io.BytesIO(people.content)).active
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert rows[0][:2] == ["用户名", "姓名"]
+    assert {r[0] for r in rows[1:]} == {"bank_admin", "bank_officer"}  # own organisation only
+    pending = cast.client(cast.district_admin).get("/orgs/pending/?export=xlsx")
+    assert pending.status_code == 200
+    assert pending["Content-Type"].startswith("application/vnd.openxmlformats")

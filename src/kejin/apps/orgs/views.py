@@ -22,7 +22,7 @@ from kejin.apps.orgs.forms import (
     TokenForm,
     district_choices,
 )
-from kejin.apps.orgs.models import Organisation, OrgKind, OrgStatus
+from kejin.apps.orgs.models import Organisation, OrgKind, OrgStatus, Role
 from kejin.apps.orgs.services import imports, organisations, people, registration, tokens
 from kejin.platform.pages import (
     actor_of,
@@ -60,6 +60,30 @@ def _org_row(org: Organisation) -> dict[str, Any]:
         "contact_name": org.contact_name,
         "contact_phone": org.contact_phone,
         "created_at": org.created_at,
+    }
+
+
+PEOPLE_EXPORT_COLUMNS = [
+    ("username", "用户名"),
+    ("display_name", "姓名"),
+    ("organisation", "机构"),
+    ("roles", "角色"),
+    ("email", "邮箱"),
+    ("is_active", "状态"),
+    ("last_login", "最后登录"),
+]
+
+
+def _person_row(user: Any) -> dict[str, Any]:
+    labels = dict(Role.choices)
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "organisation": str(user.organisation or ""),
+        "roles": "、".join(str(labels.get(r, r)) for r in user.roles),
+        "email": user.email,
+        "is_active": "正常" if user.is_active else "停用",
+        "last_login": user.last_login,
     }
 
 
@@ -176,6 +200,8 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 @login_required_actor
 def pending(request: HttpRequest) -> HttpResponse:
     qs = selectors.pending_registrations_for(actor_of(request))
+    if wants_export(request):
+        return export_list("pending-registrations", ORG_EXPORT_COLUMNS, qs.iterator(), _org_row)
     return render(request, "orgs/pending.html", {**paginate(request, qs), "divisions": divisions})
 
 
@@ -272,6 +298,8 @@ def people_list(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"已添加人员：{person}")
             return redirect("orgs:people")
     qs = selectors.people_of(actor)
+    if wants_export(request):
+        return export_list("people", PEOPLE_EXPORT_COLUMNS, qs.iterator(), _person_row)
     return render(request, "orgs/people.html", {**paginate(request, qs), "form": form})
 
 
