@@ -125,3 +125,95 @@ def memory_storage(settings: Any) -> None:
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     }
+
+
+# --- tech micro-loans (origination) -------------------------------------------------------------
+
+
+@dataclass
+class MicroLenderCast:
+    """A tech micro-lender in 朝阳区 with its staff, and another tech micro-lender."""
+
+    org: Organisation
+    other: Organisation
+    admin: User
+    officer: User
+    officer2: User
+    manager: User
+    member1: User
+    member2: User
+    other_officer: User
+
+
+def last_lpr_fixing(today: Any) -> Any:
+    """The 20th on or before ``today`` (the LPR is published on the 20th of each month)."""
+    if today.day >= 20:
+        return today.replace(day=20)
+    first = today.replace(day=1)
+    from datetime import timedelta
+
+    return (first - timedelta(days=1)).replace(day=20)
+
+
+@pytest.fixture
+def microlender(cast: Cast) -> MicroLenderCast:
+    """The lender's staff, plus the city office's LPR fixing of this month (3.00% 1Y) so that
+    today has a benchmark rate whatever the date the tests run on."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from kejin.apps.loans.models import BenchmarkRate
+
+    org = make_org(OrgKind.TECH_MICRO_LENDER, "长春科技小额贷款股份有限公司", DISTRICT)
+    other = make_org(OrgKind.TECH_MICRO_LENDER, "吉林省创新科技小额贷款有限公司", OTHER_DISTRICT)
+    BenchmarkRate.objects.get_or_create(
+        table="lpr",
+        tenor="1Y",
+        effective_date=last_lpr_fixing(timezone.localdate()),
+        defaults={
+            "rate_percent": Decimal("3.00"),
+            "source": "测试：中国人民银行授权全国银行间同业拆借中心公告",
+            "created_by": cast.city_admin,
+        },
+    )
+    return MicroLenderCast(
+        org=org,
+        other=other,
+        admin=make_user(org, "ml_admin", Role.ADMIN),
+        officer=make_user(org, "ml_officer", Role.OFFICER),
+        officer2=make_user(org, "ml_officer2", Role.OFFICER),
+        manager=make_user(org, "ml_manager", Role.MANAGER),
+        member1=make_user(org, "ml_member1", Role.CREDIT_COMMITTEE),
+        member2=make_user(org, "ml_member2", Role.CREDIT_COMMITTEE),
+        other_officer=make_user(other, "ml_other_officer", Role.OFFICER, Role.MANAGER),
+    )
+
+
+@pytest.fixture
+def rate_enterprise(cast: Cast) -> Any:
+    """``rate_enterprise(org, "AA", 712)`` stores a rating of ``org`` (by an approved model)."""
+    from django.utils import timezone
+
+    from kejin.apps.credit.models import ModelStatus, Rating, ScoringModel
+
+    def rate(org: Organisation, grade: str, score: int) -> Any:
+        model, _ = ScoringModel.objects.get_or_create(
+            version=1,
+            defaults={
+                "name": "测试评分卡",
+                "status": ModelStatus.APPROVED,
+                "data_source": "platform",
+                "trained_by": cast.city_admin,
+            },
+        )
+        return Rating.objects.create(
+            enterprise=org,
+            model=model,
+            as_of=timezone.localdate(),
+            score=score,
+            grade=grade,
+            trigger="on_demand",
+        )
+
+    return rate

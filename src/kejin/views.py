@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kejin.apps.orgs import selectors as org_selectors
+from kejin.platform.home import Widget
+from kejin.platform.navigation import CONTEXTS_WITH_NAV
 from kejin.platform.pages import actor_of
+from kejin.platform.tenancy import Actor
 from kejin.rules import divisions
 
 
@@ -38,4 +43,18 @@ def home(request: HttpRequest) -> HttpResponse:
     if actor.has_role("admin"):
         ctx["people_count"] = org_selectors.people_of(actor, actor.org_id).count()
         ctx["token_count"] = org_selectors.tokens_of(actor).filter(revoked_at__isnull=True).count()
+    ctx["widgets"] = [w for contribute in _widget_sources() for w in contribute(actor)]
     return render(request, "home.html", ctx)
+
+
+def _widget_sources() -> list[Callable[[Actor], list[Widget]]]:
+    """Each context may add figures and to-dos to the home page with
+    ``apps/<context>/home.py: widgets(actor) -> list[Widget]``."""
+    found = []
+    for name in CONTEXTS_WITH_NAV:
+        try:
+            module = importlib.import_module(f"kejin.apps.{name}.home")
+        except ModuleNotFoundError:
+            continue
+        found.append(module.widgets)
+    return found

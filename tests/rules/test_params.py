@@ -55,6 +55,23 @@ EXPECTED = {
     "risk_pool.npl_suspension_ratio": (Unit.PERCENT, "5"),
     "public_notice.working_days": (Unit.WORKING_DAYS, "7"),
     "loan.penalty_interest_markup": (Unit.PERCENT, "50"),
+    "microloan.term_min_months": (Unit.MONTHS, "1"),
+    "microloan.term_max_months": (Unit.MONTHS, "36"),
+    "microloan.spread.AAA": (Unit.PERCENT, "1.00"),
+    "microloan.spread.AA": (Unit.PERCENT, "1.50"),
+    "microloan.spread.A": (Unit.PERCENT, "2.00"),
+    "microloan.spread.BBB": (Unit.PERCENT, "3.00"),
+    "microloan.spread.BB": (Unit.PERCENT, "4.00"),
+    "microloan.spread.B": (Unit.PERCENT, "5.50"),
+    "microloan.spread.CCC": (Unit.PERCENT, "7.50"),
+    "microloan.spread.CC": (Unit.PERCENT, "9.50"),
+    "microloan.spread.C": (Unit.PERCENT, "12.00"),
+    "microloan.spread.unrated": (Unit.PERCENT, "6.00"),
+    "microloan.authority.officer_max": (Unit.YUAN, "500000"),
+    "microloan.authority.manager_max": (Unit.YUAN, "3000000"),
+    "microloan.limit.per_borrower": (Unit.YUAN, "5000000"),
+    "microloan.limit.industry_share": (Unit.PERCENT, "30"),
+    "microloan.limit.industry_min_book": (Unit.YUAN, "10000000"),
 }
 
 
@@ -70,8 +87,9 @@ def test_default_values_follow_rules_sections_7_and_8(key: str, expected: tuple[
 
 
 def test_every_default_cites_its_source_and_seed_numbers_cite_the_clause() -> None:
-    assert set(DEFAULTS.keys()) == set(EXPECTED)
-    for key in sorted(EXPECTED):
+    # every measure of RULES §7/§8 (and the micro-loan tables) is there; other modules may add more
+    assert set(EXPECTED) <= set(DEFAULTS.keys())
+    for key in sorted(DEFAULTS.keys()):
         for v in DEFAULTS.history(key):
             assert v.source.strip(), key
     # The seed fixes these numbers itself: their source quotes the clause, not a city default.

@@ -25,13 +25,16 @@ class NavItem:
 
 def nav_for(actor: Actor) -> list[tuple[str, list[NavItem]]]:
     """Groups of links the actor may use (what they may not use is not shown)."""
+    public: list[NavItem] = [NavItem(_("金融机构名录"), "orgs:directory")]
+    contributed = [pair for contribute in _contributors() for pair in contribute(actor)]
+    public += [item for group, item in contributed if group == "public"]
     if actor.is_public:
         return [
             (
                 _("公共服务"),
                 [
                     NavItem(_("平台首页"), "home"),
-                    NavItem(_("金融机构名录"), "orgs:directory"),
+                    *public,
                     NavItem(_("企业注册"), "register"),
                     NavItem(_("登录"), "login"),
                 ],
@@ -53,22 +56,29 @@ def nav_for(actor: Actor) -> list[tuple[str, list[NavItem]]]:
         manage.append(NavItem(_("接口令牌"), "orgs:tokens"))
     if actor.has_role("auditor") or actor.has_role("admin"):
         manage.append(NavItem(_("审计日志"), "audit:list"))
-    for contribute in _contributors():
-        for group, item in contribute(actor):
-            (manage if group == "manage" else work).append(item)
+    for group, item in contributed:
+        if group == "work":
+            work.append(item)
+        elif group == "manage":
+            manage.append(item)
     groups = [(_("业务"), work)]
     if manage:
         groups.append((_("管理"), manage))
-    groups.append((_("公共服务"), [NavItem(_("金融机构名录"), "orgs:directory")]))
+    groups.append((_("公共服务"), public))
     return groups
 
 
-CONTEXTS_WITH_NAV: tuple[str, ...] = ()
+CONTEXTS_WITH_NAV = (
+    "enterprises",
+    "credit",
+    "loans",
+    "funds",
+)
 
 
 def _contributors() -> list[Callable[[Actor], list[tuple[str, NavItem]]]]:
-    """Each context may add links with ``apps/<context>/nav.py: items(actor)``; group ``"work"``
-    or ``"manage"``."""
+    """Each context may add links with ``apps/<context>/nav.py: items(actor)``; group ``"work"``,
+    ``"manage"`` or ``"public"`` (pages anyone may open, shown to everybody)."""
     found = []
     for name in CONTEXTS_WITH_NAV:
         try:

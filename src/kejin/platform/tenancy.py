@@ -137,7 +137,9 @@ def access(
     """Fetch one object the actor may see, or raise NotFound (invisible is the same as absent)."""
     qs = queryset.visible_to(actor)
     if for_update:
-        qs = qs.select_for_update()
+        # lock the object's own row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+        # the outer joins that select_related makes for optional relations
+        qs = qs.select_for_update(of=("self",))
     try:
         return qs.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):

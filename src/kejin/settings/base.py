@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "kejin.platform",
     "kejin.platform.audit",
     "kejin.apps.orgs",
+    "kejin.apps.enterprises",
+    "kejin.apps.credit",
+    "kejin.apps.loans",
+    "kejin.apps.funds",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +198,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Audit: django-auditlog with our own immutable entry model that also records the organisation.
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
+# auditlog's own LogEntry is swapped out: do not create its table (an orphan table that references
+# users would also break PostgreSQL's TRUNCATE between transactional tests).
+MIGRATION_MODULES = {"auditlog": None}
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_DISABLE_ON_RAW_SAVE = True
 

@@ -115,6 +115,11 @@ def load_demo_city(*, enterprises: int = 2000, seed: int = 20261125) -> list[Dem
             inst.save()
             users.append(user(inst, f"{stem}_admin", (Role.ADMIN,)))
             users.append(user(inst, f"{stem}_officer", (Role.OFFICER,)))
+            if kind == OrgKind.TECH_MICRO_LENDER:
+                users.append(user(inst, f"{stem}_officer2", (Role.OFFICER,)))
+                users.append(user(inst, f"{stem}_manager", (Role.MANAGER,)))
+                users.append(user(inst, f"{stem}_committee1", (Role.CREDIT_COMMITTEE,)))
+                users.append(user(inst, f"{stem}_committee2", (Role.CREDIT_COMMITTEE,)))
         used_names: set[str] = {DEMO_ENTERPRISE}
         batch = []
         demo_ent = org(

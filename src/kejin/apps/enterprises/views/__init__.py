@@ -1,0 +1,1 @@
+"""Pages of the enterprises context (same services and selectors as the API)."""
