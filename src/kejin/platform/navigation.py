@@ -73,6 +73,9 @@ CONTEXTS_WITH_NAV = (
     "credit",
     "loans",
     "funds",
+    "policies",
+    "riskpool",
+    "marketplace",
 )
 
 

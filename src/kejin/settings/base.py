@@ -68,6 +68,9 @@ INSTALLED_APPS = [
     "kejin.apps.credit",
     "kejin.apps.loans",
     "kejin.apps.funds",
+    "kejin.apps.policies",
+    "kejin.apps.riskpool",
+    "kejin.apps.marketplace",
 ]
 
 MIDDLEWARE = [

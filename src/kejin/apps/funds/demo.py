@@ -1,5 +1,5 @@
 """Demo data of the special fund: the 2025 and 2026 budget lines, and for 2025 some commitments,
-payments, a release and a transfer to the risk pool. Deterministic for a given seed.
+payments and a release (the risk pool demo draws its own transfer). Deterministic for a given seed.
 
 Loads after the demo city (``kejin.platform.demo.city``): it acts as the city office's
 administrator. Refuses to run twice.
@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from kejin.apps.funds.models import BudgetLine, LinkageMode, Purpose
-from kejin.apps.funds.services.ledger import fund_commit, fund_pay, fund_release, fund_transfer_out
+from kejin.apps.funds.services.ledger import fund_commit, fund_pay, fund_release
 from kejin.apps.funds.services.lines import BudgetLineInput, budget_line_create
 from kejin.platform.tenancy import Actor
 
@@ -146,12 +146,5 @@ def _activity(rng: random.Random, admin: Actor, lines: dict[str, BudgetLine]) ->
                     reason="企业放弃申报，释放额度",
                     on=pay_day,
                 )
-    fund_transfer_out(
-        actor=admin,
-        line_id=lines[Purpose.RISK_COMPENSATION].pk,
-        amount=Decimal("20000000.00"),
-        reference="2025年科技信贷风险补偿资金池注资",
-        counterparty="长春市科技信贷风险补偿资金池",
-        bank_reference="JL2025RP0001",
-        on=date(2025, 4, 30),
-    )
+    # The risk pool is funded by the riskpool demo through fund_transfer_out, so that both
+    # ledgers record the same movement.

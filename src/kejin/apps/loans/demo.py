@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from kejin.apps.loans.bookrun.run import book_run
 from kejin.apps.loans.models import BenchmarkRate, Instalment, Loan, Repayment
 from kejin.apps.loans.services import reporting
 from kejin.apps.orgs.models import Organisation, OrgKind, OrgStatus, User
@@ -88,6 +89,7 @@ def load_demo(*, seed: int, loans: int = 400) -> int:
             reporting.loans_report(actor=actor, items=by_lender[lender.pk])
             reporting.drawdowns_report(actor=actor, items=drawdowns[lender.pk])
         _settle_on_time(rng, today)
+    book_run(business_date=today)  # so that the portfolio pages have today's figures
     return Loan.objects.count()
 
 

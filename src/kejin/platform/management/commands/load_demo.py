@@ -16,6 +16,9 @@ DEMO_ORDER = (
     "credit",
     "loans",
     "funds",
+    "policies",
+    "riskpool",
+    "marketplace",
 )
 
 

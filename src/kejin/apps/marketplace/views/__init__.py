@@ -1,0 +1,1 @@
+"""Pages of the marketplace: the same services and selectors as the API."""

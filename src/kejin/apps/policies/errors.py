@@ -1,0 +1,32 @@
+"""Error codes of the policies context (programs, applications, notices, payment, parameters)."""
+
+from enum import StrEnum
+
+
+class PolicyError(StrEnum):
+    POLICY_INVALID = "policy.invalid"
+    PROGRAM_INVALID = "program.invalid"
+    PROGRAM_NOT_OPEN = "program.not_open"
+    APPLICANT_INELIGIBLE = "application.applicant_ineligible"
+    INPUT_INVALID = "application.input_invalid"
+    DOCUMENTS_MISSING = "application.documents_missing"
+    DOCUMENT_INVALID = "application.document_invalid"
+    PAYEE_MISSING = "application.payee_missing"
+    CLAIM_MISMATCH = "application.claim_mismatch"
+    ZERO_AMOUNT = "application.zero_amount"
+    REPEAT_CLAIM = "application.repeat_claim"
+    STATUS = "application.status"
+    REASON_REQUIRED = "application.reason_required"
+    FOUR_EYES = "application.four_eyes"
+    AMOUNT_CHANGED = "application.amount_changed"
+    NO_BUDGET_LINE = "application.no_budget_line"
+    NOTICE_INVALID = "notice.invalid"
+    NOTICE_NOT_DUE = "notice.not_due"
+    OBJECTION_INVALID = "objection.invalid"
+    OBJECTION_RESOLVED = "objection.already_resolved"
+    PAYMENT_INVALID = "payment.invalid"
+    PAYMENT_DONE = "payment.already_paid"
+    PARAMETER_INVALID = "parameter.invalid"
+    MILESTONE_INVALID = "milestone.invalid"
+    BATCH_ACTIVE = "interest_batch.active"
+    FUNDS_UNAVAILABLE = "funds.unavailable"

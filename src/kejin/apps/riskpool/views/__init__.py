@@ -1,0 +1,1 @@
+"""Pages of the risk pool context (the same services and selectors as the API)."""
