@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from kejin.apps.loans.bookrun.run import book_run
 from kejin.apps.loans.models import ApprovalDecision, Instalment, Loan, LoanApplication
 from kejin.rules.schedules import due_date
 from tests.browser.conftest import login, logout
@@ -126,7 +127,8 @@ def test_apply_price_approve_contract_disburse_and_repay(
     assert first.settled_on == first.due_date
     logout(page)
 
-    # 7. The enterprise finds the loan in its 贷款台账 (the portfolio page is not built yet).
+    # 7. The enterprise finds the loan in its 贷款台账 and, after today's book run, in the
+    #    portfolio: outstanding 800,000.00 − 66,666.67 repaid = 733,333.33.
     login(page, live_server, cast.owner.username, PASSWORD)
     page.goto("/loans/")
     row = page.get_by_role("row").filter(has_text=loan.external_id)
@@ -136,3 +138,6 @@ def test_apply_price_approve_contract_disburse_and_repay(
     expect(page.get_by_text("HK-0001")).to_be_visible()
     page.goto(detail)
     expect(page.locator("#decisions tbody tr")).to_have_count(4)
+    book_run(business_date=today)
+    page.goto("/loans/portfolio/")
+    expect(page.locator("main")).to_contain_text("733,333.33")
