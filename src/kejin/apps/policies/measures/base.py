@@ -9,6 +9,7 @@ the platform (the loan book, milestones, earlier awards).
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -69,8 +70,8 @@ class Context:
     application_id: int | None = None
 
 
-class Measure:
-    """Base class of the measure adapters."""
+class Measure(ABC):
+    """Base class of the measure adapters: each one cleans its inputs and computes its award."""
 
     code: str = ""
     title: str = ""
@@ -80,14 +81,15 @@ class Measure:
     fields: tuple[InputField, ...] = ()
     needs_coverage: bool = False
 
+    @abstractmethod
     def clean(
         self, raw: Mapping[str, Any], *, actor: Actor, applicant: Organisation, program: Program
     ) -> dict[str, Any]:
         """Validate the inputs; return them JSON-ready. All field errors at once."""
-        raise NotImplementedError
 
+    @abstractmethod
     def compute(self, ctx: Context) -> Computed:
-        raise NotImplementedError
+        """The amount and its trace, from the cleaned inputs and the parameters in force."""
 
     def uses(self, key: str) -> bool:
         """Whether the measure reads parameter ``key``."""
