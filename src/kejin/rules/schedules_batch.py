@@ -366,30 +366,20 @@ class _MonthTable:
 
 
 def _assemble(df: pl.DataFrame, pieces: list[dict[str, I64]]) -> pl.DataFrame:
-    """One frame sorted by loan, then instalment: each row is written straight to its place.
-
-    The pieces run instalment by instalment (k = 1, 2, …) and hold each loan at most once, so a
-    row's place is its loan's offset plus the number of that loan's rows already placed: no sort.
-    """
     names = ("_loan", *OUTPUT_COLUMNS[1:])
-    n_loans = df.height
-    counts = np.zeros(n_loans, dtype=np.int64)
-    for p in pieces:
-        counts[p["_loan"]] += 1
-    offsets = np.zeros(n_loans, dtype=np.int64)
-    np.cumsum(counts[:-1], out=offsets[1:])
-    total = int(counts.sum())
-    columns = {name: np.empty(total, dtype=np.int64) for name in names}
-    placed = np.zeros(n_loans, dtype=np.int64)
-    for p in pieces:
-        loans = p["_loan"]
-        at = offsets[loans] + placed[loans]
-        placed[loans] += 1
-        for name in names:
-            columns[name][at] = p[name]
-    frame = pl.DataFrame(columns).with_columns(
-        pl.col("due_date", "period_start").cast(pl.Int32).cast(pl.Date),
-        pl.col("number", "days").cast(pl.Int32),
+    if pieces:
+        columns = {name: np.concatenate([p[name] for p in pieces]) for name in names}
+    else:
+        columns = {name: np.zeros(0, dtype=np.int64) for name in names}
+    # pieces run instalment by instalment; a stable sort by loan keeps that order within a loan
+    by_loan = pl.Series(np.argsort(columns["_loan"], kind="stable"))
+    frame = (
+        pl.DataFrame(columns)
+        .select(pl.all().gather(by_loan))
+        .with_columns(
+            pl.col("due_date", "period_start").cast(pl.Int32).cast(pl.Date),
+            pl.col("number", "days").cast(pl.Int32),
+        )
     )
     ids = df["loan_id"] if "loan_id" in df.columns else pl.Series(np.arange(df.height))
     return frame.with_columns(loan_id=ids.gather(frame["_loan"])).select(OUTPUT_COLUMNS)
