@@ -6,9 +6,7 @@ export DJANGO_SETTINGS_MODULE=${DJANGO_SETTINGS_MODULE:-kejin.settings.demo}
 py=.venv/bin/python
 mkdir -p var
 $py manage.py migrate --noinput -v0
-if [ "$($py manage.py shell -c 'from kejin.apps.orgs.models import Organisation; print(Organisation.objects.exists())')" != "True" ]; then
-  $py manage.py load_demo
-fi
+$py manage.py load_demo --if-empty
 $py manage.py collectstatic --noinput -v0
 $py manage.py db_worker --queue-name default >var/worker.log 2>&1 &
 worker=$!

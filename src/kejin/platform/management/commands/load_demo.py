@@ -28,8 +28,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--enterprises", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=20261125)
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and succeed) when the database already holds organisations",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from kejin.apps.orgs.models import Organisation  # noqa: PLC0415
+
+        if options["if_empty"] and Organisation.objects.exists():
+            self.stdout.write("the database already holds data: demo not loaded again")
+            return
         seed = options["seed"]
         started = time.monotonic()
         accounts = load_demo_city(enterprises=options["enterprises"], seed=seed)
