@@ -62,6 +62,14 @@ def profile_of(enterprise_id: int) -> EnterpriseProfile | None:
     return EnterpriseProfile.objects.filter(enterprise_id=enterprise_id).first()
 
 
+def profiles_of(enterprise_ids: Iterable[int]) -> dict[int, EnterpriseProfile]:
+    """The profiles of many enterprises in one query (those without a profile are absent)."""
+    return {
+        p.enterprise_id: p
+        for p in EnterpriseProfile.objects.filter(enterprise_id__in=list(enterprise_ids))
+    }
+
+
 def tech_sme_status(enterprise_ids: Iterable[int], on: date) -> dict[int, bool]:
     """Whether each enterprise is a qualified tech SME on ``on``: qualified in a published (not
     superseded) evaluation whose validity (from the day after its notice ends to the end of the

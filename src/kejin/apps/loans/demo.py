@@ -148,11 +148,8 @@ def _settle_on_time(rng: random.Random, today: date) -> None:
         rows, ["principal_paid", "interest_paid", "settled_on"], batch_size=1000
     )
     Repayment.objects.bulk_create(repayments, batch_size=1000)
-    closed = [
-        loan
-        for loan in Loan.objects.all()
-        if not loan.instalments.filter(settled_on__isnull=True, superseded=False).exists()
-    ]
+    still_open = Instalment.objects.filter(settled_on__isnull=True, superseded=False)
+    closed = list(Loan.objects.exclude(pk__in=still_open.values("loan_id")))
     for loan in closed:
         loan.status = "closed"
     Loan.objects.bulk_update(closed, ["status"])

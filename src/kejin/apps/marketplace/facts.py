@@ -59,11 +59,12 @@ def enterprise_facts(ids: Iterable[int], on: date) -> dict[int, EnterpriseFacts]
     hnte = enterprises.hnte_valid(wanted, on)
     filings = enterprises.financials_of(wanted, on.year - 1)
     grades = credit.ratings_of(wanted)
+    profiles = enterprises.profiles_of(wanted)
     out: dict[int, EnterpriseFacts] = {}
     for pk in wanted:
         if pk not in orgs:
             continue
-        profile = enterprises.profile_of(pk)
+        profile = profiles.get(pk)
         industry = (profile.industry if profile else "") or _INDUSTRY_BY_LABEL.get(
             org_industry.get(pk) or "", ""
         )
